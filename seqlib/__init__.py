@@ -1,0 +1,19 @@
+"""seqlib: the numpy reference behind the sequence-models course.
+
+One concept per module, shapes in the lecture notes' layout (units, batch m, time T_x):
+
+- ``seqlib.rnn``, ``seqlib.gru``, ``seqlib.lstm``: cells, forward and backward
+- ``seqlib.cells``: the three behind one interface; ``seqlib.initialization``
+- ``seqlib.bidirectional``, ``seqlib.deep``: built from any cell
+- ``seqlib.activations``, ``seqlib.outputs``, ``seqlib.losses``: output layers and losses
+- ``seqlib.optim``: SGD, Adagrad, Adam, gradient clipping
+- ``seqlib.text``: vocabulary, one-hot, tokenizers; ``seqlib.data``: shipped data and tasks
+- ``seqlib.charlm``: the character-level language model; ``seqlib.gradcheck``
+
+``import seqlib`` loads the math only: nothing here needs a display.
+"""
+
+from seqlib import activations, cells, gradcheck, gru, initialization, lstm, rnn
+
+__version__ = "0.1.0"
+__all__ = ["activations", "cells", "gradcheck", "gru", "initialization", "lstm", "rnn"]
