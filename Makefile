@@ -1,0 +1,37 @@
+# Everything installs itself into .venv on first use; a fresh machine needs python3 (3.11+,
+# with venv) and make. The README's two commands are `make course` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: course test lint clean
+
+## The course's main job. Until the notebooks exist: train the character-level language
+## model on the shipped names, print its perplexity and samples.
+course: $(VENV)/.course
+	$(PY) -m seqlib.charlm
+
+## Every test, after ruff: what CI runs.
+test: $(VENV)/.dev
+	$(PY) -m ruff check .
+	$(PY) -m pytest
+
+lint: $(VENV)/.dev
+	$(PY) -m ruff check .
+
+$(VENV)/.base:
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	touch $@
+
+$(VENV)/.dev: $(VENV)/.base pyproject.toml
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+$(VENV)/.course: $(VENV)/.base pyproject.toml
+	$(PY) -m pip install --quiet -e '.[course]'
+	touch $@
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info
