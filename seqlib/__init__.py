@@ -8,12 +8,31 @@ One concept per module, shapes in the lecture notes' layout (units, batch m, tim
 - ``seqlib.activations``, ``seqlib.outputs``, ``seqlib.losses``: output layers and losses
 - ``seqlib.optim``: SGD, Adagrad, Adam, gradient clipping
 - ``seqlib.text``: vocabulary, one-hot, tokenizers; ``seqlib.data``: shipped data and tasks
-- ``seqlib.charlm``: the character-level language model; ``seqlib.gradcheck``
+- ``seqlib.charlm``, ``seqlib.sampling``: the character-level language model, sampling with a
+  temperature; ``seqlib.gradcheck``
+- ``seqlib.checks``: the course's exercise checks (imported on demand: ``from seqlib.checks
+  import check``)
 
 ``import seqlib`` loads the math only: nothing here needs a display.
 """
 
-from seqlib import activations, cells, gradcheck, gru, initialization, lstm, rnn
+from seqlib import (
+    activations,
+    cells,
+    charlm,
+    data,
+    gradcheck,
+    gru,
+    initialization,
+    losses,
+    lstm,
+    optim,
+    outputs,
+    rnn,
+    sampling,
+    text,
+)
 
 __version__ = "0.1.0"
-__all__ = ["activations", "cells", "gradcheck", "gru", "initialization", "lstm", "rnn"]
+__all__ = ["activations", "cells", "charlm", "data", "gradcheck", "gru", "initialization",
+           "losses", "lstm", "optim", "outputs", "rnn", "sampling", "text"]

@@ -23,7 +23,8 @@ def init_parameters(cell, n_x, n_a, n_y=None, *, rng, dtype=np.float64):
     is kept rather than wiped while the gates are still untrained.
     """
     c = get_cell(cell)
-    for name, value in (("n_x", n_x), ("n_a", n_a)) + ((("n_y", n_y),) if n_y else ()):
+    for name, value in (("n_x", n_x), ("n_a", n_a)) + ((("n_y", n_y),) if n_y is not None
+                                                       else ()):
         v.check_positive(name, value, integer=True)
     if not isinstance(rng, np.random.Generator):
         raise ValueError(f"rng: expected a numpy.random.Generator, got {type(rng).__name__}")
