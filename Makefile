@@ -12,10 +12,11 @@ export MKL_NUM_THREADS := 1
 
 .PHONY: course test lint clean
 
-## The course's main job. Until the notebooks exist: train the character-level language
-## model on the shipped names, print its perplexity and samples.
+## The course's main job: build the student release (notebooks/) from solutions/, autograde
+## the sample class on nbgrader's SQLite gradebook, write feedback and grades.csv, print the
+## grade table. Everything lands in build/course.
 course: $(VENV)/.course
-	$(PY) -m seqlib.charlm
+	$(PY) -m course
 
 ## Every test, after ruff: what CI runs.
 test: $(VENV)/.dev
@@ -31,7 +32,7 @@ $(VENV)/.base:
 	touch $@
 
 $(VENV)/.dev: $(VENV)/.base pyproject.toml
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet -e '.[course,dev]'
 	touch $@
 
 $(VENV)/.course: $(VENV)/.base pyproject.toml

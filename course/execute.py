@@ -1,6 +1,9 @@
 """Run a solution notebook top to bottom in a fresh kernel, as a learner's "Restart and run
 all" would, and report how long it took and what went wrong."""
 
+import os
+import subprocess
+import sys
 import time
 
 from nbclient import NotebookClient
@@ -9,14 +12,19 @@ from course.nbgrader_course import SINGLE_THREAD
 from course.source import read_source
 
 
+def warm_up():
+    """Import matplotlib once outside any notebook: on a new machine its first import builds
+    a font cache and says so on stderr, which must not land in a learner's or grader's cell."""
+    subprocess.run([sys.executable, "-c", "import matplotlib.pyplot"], check=True,
+                   capture_output=True)
+
+
 def execute(source_path, timeout=60):
     """Execute ``solutions/NN_topic.py``; return (seconds, problems, executed notebook).
 
     problems lists every cell that raised or wrote to stderr (a test cell that writes to
     stderr scores 0 in nbgrader even when it passes).
     """
-    import os
-
     os.environ.update(SINGLE_THREAD)
     nb = read_source(source_path)
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3", allow_errors=True,

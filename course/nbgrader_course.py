@@ -17,6 +17,11 @@ from pathlib import Path
 
 # Settings that make grades trustworthy and runs fast; each line says why.
 CONFIG = """\
+from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
+from nbgrader.preprocessors import ClearHiddenTests, GetGrades
+
+from course.feedback import ClearHiddenTracebacks
+
 c = get_config()
 c.CourseDirectory.root = {root!r}
 c.CourseDirectory.course_id = "sequence-models"
@@ -31,6 +36,10 @@ c.Execute.interrupt_on_timeout = True
 c.Execute.extra_arguments = ["--HistoryManager.hist_file=:memory:", "--IPKernelApp.log_level=ERROR"]
 # Shut kernels down at once: the graceful default waits seconds per notebook.
 c.Execute.shutdown_kernel = "immediate"
+# Feedback shows the test cells without their hidden part, in the source or in a traceback
+# (nbgrader's default shows it all).
+c.GenerateFeedback.preprocessors = [GetGrades, CSSHTMLHeaderPreprocessor,
+                                    ClearHiddenTracebacks, ClearHiddenTests]
 c.ClearSolutions.code_stub = {{"python": "# YOUR CODE HERE\\nraise NotImplementedError()"}}
 """
 

@@ -20,6 +20,9 @@ from dataclasses import dataclass
 
 import nbformat
 
+from course.release import SOLUTIONS
+from course.source import points, read_source
+
 SOLUTION_MARKERS = ("### BEGIN SOLUTION", "### END SOLUTION")
 
 
@@ -88,3 +91,20 @@ def expected_score(student_id, points):
     values = list(points.values())
     return {"ada": sum(values), "bob": values[0], "cyd": 0, "dan": sum(values[:-1]),
             "eve": sum(values[:-1]), "fay": sum(values[:-1])}[student_id]
+
+
+def write_submissions(course, released):
+    """Write every student's submission of every released notebook into the course's
+    submitted/ folder; return {(student, notebook): expected score}."""
+    expected = {}
+    for name, path in released.items():
+        source = read_source(SOLUTIONS / f"{name}.py")
+        solutions = {c.metadata["nbgrader"]["grade_id"]: c.source for c in source.cells
+                     if c.metadata["nbgrader"]["solution"]}
+        released_nb = nbformat.read(path, as_version=4)
+        for student in STUDENTS:
+            target = course.path("submitted", student.id, name, f"{name}.ipynb")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            nbformat.write(submission(student.id, released_nb, solutions), target)
+            expected[student.id, name] = expected_score(student.id, points(source))
+    return expected
