@@ -96,6 +96,23 @@ def call_learner(name, fn, case, notes):
     return got
 
 
+class Handed(dict):
+    """A dict handed to the learner's function itself, not a copy.
+
+    ``run`` deep-copies every argument before calling the learner; this dict survives the
+    copy, so a comparison can see what the function did to it (``clip`` must not modify its
+    input; ``optimize`` must update its parameters in place). ``before`` keeps a copy of the
+    values it was created with, for the reference and the hints.
+    """
+
+    def __init__(self, values):
+        super().__init__(values)
+        self.before = copy.deepcopy(dict(values))
+
+    def __deepcopy__(self, memo):
+        return self
+
+
 # ---------------------------------------------------------------- comparisons
 def expect_tuple(got, length, what):
     """Check that ``got`` is a tuple (or list) of ``length`` items; return it as a tuple."""

@@ -18,7 +18,6 @@ The sizes of the cases keep every norm between about 1e-3 and 1e3, so that the c
 absolute tolerance (1e-7) cannot let a wrong norm pass as a tiny number.
 """
 
-import copy
 
 import numpy as np
 
@@ -27,6 +26,7 @@ from seqlib.checks._core import (
     Case,
     CheckFailed,
     Exercise,
+    Handed,
     expect_array,
     expect_close,
     expect_dict,
@@ -60,25 +60,9 @@ def gradient_norms_through_time(a, Waa):
     return norms
 
 
-class _Handed(dict):
-    """A dict handed to the learner's function itself, not a copy.
-
-    ``run`` deep-copies every argument before calling the learner; this dict survives the
-    copy, so the comparison can see what the function did to it. ``before`` keeps a copy of
-    the values it was created with, for the reference and the hints.
-    """
-
-    def __init__(self, values):
-        super().__init__(values)
-        self.before = copy.deepcopy(dict(values))
-
-    def __deepcopy__(self, memo):
-        return self
-
-
 def clip_by_global_norm(gradients, max_norm):
     """The reference, on the values the gradients had before the learner's call."""
-    values = gradients.before if isinstance(gradients, _Handed) else gradients
+    values = gradients.before if isinstance(gradients, Handed) else gradients
     return optim.clip_by_global_norm(values, max_norm)
 
 
@@ -213,7 +197,7 @@ def _clip_cases(rng, hidden):
            ("dWya", (n_y, n_a)), ("dby", (n_y, 1))]
 
     def grads(keys_shapes, scale):
-        return _Handed({k: scale * rng.standard_normal(s) for k, s in keys_shapes})
+        return Handed({k: scale * rng.standard_normal(s) for k, s in keys_shapes})
 
     cases = [Case("RNN gradients, norm above max_norm = 5", (grads(rnn, 8.0), 5.0)),
              Case("RNN gradients, norm below max_norm = 100", (grads(rnn, 1.0), 100.0))]
@@ -225,7 +209,7 @@ def _clip_cases(rng, hidden):
             Case("one gradient, max_norm = 2", (grads([("dWaa", (3, 3))], 5.0), 2.0)),
             Case("exploded gradients (entries near 1e6), max_norm = 1",
                  (grads(rnn, 1e6), 1.0)),
-            Case("all zeros, max_norm = 1", (_Handed({k: np.zeros(s) for k, s in rnn}), 1.0)),
+            Case("all zeros, max_norm = 1", (Handed({k: np.zeros(s) for k, s in rnn}), 1.0)),
         ]
     return cases
 

@@ -45,6 +45,7 @@ from seqlib.checks._core import (
     Case,
     CheckFailed,
     Exercise,
+    Handed,
     expect_array,
     expect_close,
     expect_dict,
@@ -70,22 +71,6 @@ def tolerance(n_y, n_draws=N_DRAWS, delta=DELTA):
     return float(np.sqrt(np.log(2 * n_y / delta) / (2 * n_draws)))
 
 
-class _Handed(dict):
-    """A dict handed to the learner's function itself, not a copy.
-
-    ``run`` deep-copies every argument before calling the learner; this dict survives the
-    copy, so the comparison can see what the function did to it. ``before`` keeps a copy of
-    the values it was created with.
-    """
-
-    def __init__(self, values):
-        super().__init__(values)
-        self.before = copy.deepcopy(dict(values))
-
-    def __deepcopy__(self, memo):
-        return self
-
-
 def _rnn_params(rng, n_x, n_a, n_y, scale=1.0):
     """Random RNN parameters with non-zero biases (a forgotten bias must show)."""
     return {"Wax": scale * rng.standard_normal((n_a, n_x)) / np.sqrt(n_x + n_a),
@@ -107,7 +92,7 @@ def _clip_reference(gradients, max_value):
 
 def _clip_cases(rng, hidden):
     def grads(keys_shapes, scale):
-        return _Handed({k: scale * rng.standard_normal(s) for k, s in keys_shapes})
+        return Handed({k: scale * rng.standard_normal(s) for k, s in keys_shapes})
 
     n_x, n_a, n_y = (int(s) for s in rng.integers(2, 7, size=3))
     rnn_shapes = [("dWax", (n_a, n_x)), ("dWaa", (n_a, n_a)), ("dba", (n_a, 1)),
@@ -484,12 +469,12 @@ def _optimize_cases(rng, hidden):
         lr = float(rng.uniform(0.05, 0.5))
         cases.append(Case(f"{name}, n_y={n_y} n_a={n_a} m={m} T_x={T_x}, "
                           f"learning_rate={lr:.3f}, clip_value={clip_value:.3g}",
-                          (X, Y, a_prev, _Handed(p), lr, clip_value)))
+                          (X, Y, a_prev, Handed(p), lr, clip_value)))
     if hidden:
         X, Y = _batch(rng, 4, 3, 5)
         p = _rnn_params(rng, 4, 3, 4, scale=3.0)
         cases.append(Case("clip_value = 1000, nothing clipped",
-                          (X, Y, rng.standard_normal((3, 3)), _Handed(p), 0.1, 1000.0)))
+                          (X, Y, rng.standard_normal((3, 3)), Handed(p), 0.1, 1000.0)))
     return cases
 
 
