@@ -33,6 +33,11 @@ class Dims:
         self.sizes: dict[str, int] = dict(known)
         self.source: dict[str, str] = {name: "the arguments" for name in known}
 
+    def bind(self, name: str, size: int, source: str) -> None:
+        """Record that dimension ``name`` is ``size``, as given by ``source``."""
+        self.sizes[name] = size
+        self.source[name] = source
+
     def __getitem__(self, name: str) -> int:
         return self.sizes[name]
 

@@ -5,7 +5,7 @@ through ``get_cell(name)``, never through ``if name == "lstm"`` branches of thei
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -23,6 +23,10 @@ class Cell:
     backward_states: (da (n_a, m, T_x), caches) -> {"dx", "da0", "d" + each recurrent key}
     step: (xt (n_x, m), state, parameters) -> state, where state is a tuple whose first
         entry is a<t> (n_a, m); for sampling one step at a time
+    state_size: how many (n_a, m) arrays the state holds: 2 for the LSTM's (a, c), else 1
+    initial_biases: {bias key: starting value} where a bias should not start at zero
+
+    The LSTM's backward_states also returns "dc0", the gradient into c<0>.
     """
 
     name: str
@@ -31,10 +35,13 @@ class Cell:
     forward_states: Callable
     backward_states: Callable
     step: Callable
+    state_size: int = 1
+    initial_biases: dict = field(default_factory=dict)
 
     def initial_state(self, a0):
-        """The state tuple at t = 0 from a<0> (n_a, m) (an LSTM's c<0> is zeros)."""
-        return (a0, np.zeros_like(a0)) if self.name == "lstm" else (a0,)
+        """The state tuple at t = 0 from a<0> (n_a, m); any further entry (an LSTM's c<0>) is
+        zeros."""
+        return (a0,) + tuple(np.zeros_like(a0) for _ in range(self.state_size - 1))
 
     def check(self, x, a0, parameters, name="parameters"):
         """Check x (n_x, m, T_x), a0 (n_a, m) and the recurrent parameters; return the dims."""
@@ -66,7 +73,9 @@ CELLS = {
     ),
     "lstm": Cell(
         "lstm", lstm.RECURRENT_SHAPES, ("Wy", "by"), _lstm_states, lstm.backward_states,
-        _lstm_step,
+        _lstm_step, state_size=2,
+        # the forget gate starts mostly open (σ(1) ≈ 0.73), see init_parameters
+        initial_biases={"bf": 1.0},
     ),
 }
 

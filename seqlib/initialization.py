@@ -40,6 +40,6 @@ def init_parameters(cell, n_x, n_a, n_y=None, *, rng, dtype=np.float64):
         else:
             fan_in = n_a if key in c.output_keys else n_a + n_x
             params[key] = (rng.standard_normal(size) / np.sqrt(fan_in)).astype(dtype)
-    if c.name == "lstm":
-        params["bf"] += 1.0
+    for key, value in c.initial_biases.items():
+        params[key] += value
     return params
