@@ -18,9 +18,11 @@ One concept per module, shapes in the lecture notes' layout (units, batch m, tim
 
 from seqlib import (
     activations,
+    bidirectional,
     cells,
     charlm,
     data,
+    deep,
     gradcheck,
     gru,
     initialization,
@@ -34,5 +36,6 @@ from seqlib import (
 )
 
 __version__ = "0.1.0"
-__all__ = ["activations", "cells", "charlm", "data", "gradcheck", "gru", "initialization",
-           "losses", "lstm", "optim", "outputs", "rnn", "sampling", "text"]
+__all__ = ["activations", "bidirectional", "cells", "charlm", "data", "deep", "gradcheck",
+           "gru", "initialization", "losses", "lstm", "optim", "outputs", "rnn", "sampling",
+           "text"]
