@@ -6,6 +6,7 @@ import time
 
 from course import release, sample_class
 from course.execute import execute, warm_up
+from course.grading import grade_class
 from course.nbgrader_course import CourseDirectory
 
 DEFAULT_BUILD = release.ROOT / "build" / "course"
@@ -44,8 +45,8 @@ def run(names):
     return 1 if failed else 0
 
 
-def grade_sample(course, released):
-    """Autograde the sample class on every released notebook; write feedback and a CSV.
+def prepare_sample(course, released):
+    """A fresh gradebook with the assignments and the sample class, and its submissions.
 
     Returns {(student, notebook): the score the student should get}.
     """
@@ -55,13 +56,27 @@ def grade_sample(course, released):
         course.generate_assignment(name)
     students = sample_class.STUDENTS
     course.add_students([(s.id, s.first_name, s.last_name) for s in students])
-    expected = sample_class.write_submissions(course, released)
+    return sample_class.write_submissions(course, released)
+
+
+def grade_sample(course, released, workers=2):
+    """Grade the sample class on every released notebook with the trusted grader; write
+    feedback and the CSVs. Returns the expected scores (see prepare_sample)."""
+    expected = prepare_sample(course, released)
+    grade_class(course, list(released), workers=workers)
+    return expected
+
+
+def grade_sample_with_nbgrader(course, released):
+    """The same with plain ``nbgrader autograde``, one submission at a time (what the
+    trusted grader replaces; kept for the benchmark that compares the two)."""
+    expected = prepare_sample(course, released)
     for name in released:
         start = time.perf_counter()
-        for s in students:
+        for s in sample_class.STUDENTS:
             course.autograde(name, s.id)
         course.generate_feedback(name)
-        print(f"graded {name} for {len(students)} students in "
+        print(f"graded {name} for {len(sample_class.STUDENTS)} students in "
               f"{time.perf_counter() - start:.0f} s")
     course.export(course.path("grades.csv"))
     return expected

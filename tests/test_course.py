@@ -6,6 +6,7 @@ These tests run nbgrader and Jupyter kernels: about three minutes in all.
 """
 
 import csv
+import io
 import re
 
 import nbformat
@@ -14,6 +15,7 @@ import pytest
 from course import release, sample_class
 from course.execute import execute, warm_up
 from course.grades import score_table
+from course.grading import grade_class
 from course.nbgrader_course import CourseDirectory
 from course.pipeline import grade_sample
 from course.source import SourceError, points, read_source, solution_ids
@@ -138,11 +140,23 @@ def test_deleted_test_cell_is_put_back_and_graded(graded):
 def test_regrading_gives_the_same_grades(graded):
     course, notebooks, _, table = graded
     name = next(iter(notebooks))
-    for student in sample_class.STUDENTS:
-        course.autograde(name, student.id)
+    grade_class(course, [name], force=True, out=io.StringIO())
     again = score_table(course.db_url)
     assert {s: row[name] for s, row in again.items()} == {s: row[name]
                                                           for s, row in table.items()}
+
+
+def test_validate_button_still_works(graded):
+    """What the student's Validate button runs: nbgrader's validator, in a real kernel."""
+    from nbgrader.validator import Validator
+
+    course, notebooks, _, _ = graded
+    name = next(iter(notebooks))
+    validator = Validator()
+    complete = validator.validate(str(course.path("submitted", "ada", name, f"{name}.ipynb")))
+    untouched = validator.validate(str(course.path("submitted", "cyd", name, f"{name}.ipynb")))
+    assert complete == {}  # no failed, changed or type-changed cells
+    assert untouched.get("failed")
 
 
 # ---------------------------------------------------------------- the source format

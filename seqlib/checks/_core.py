@@ -46,12 +46,16 @@ class Exercise:
     cases: (rng, hidden) -> list of Case; hidden adds the edge cases
     reference: seqlib's implementation, same signature as the learner's
     compare: (case, expected, got) -> None, raising CheckFailed
+    forbidden: further functions the learner's answer must not call
     """
 
     name: str
     cases: Callable
     reference: Callable
     compare: Callable
+    #: more functions that are seqlib's answer to this exercise (its internals): the trusted
+    #: grader scores a learner's function that calls any of them, or the reference, as zero
+    forbidden: tuple = ()
 
 
 def run(exercise, fn, seed=PUBLIC_SEED, hidden=False):
@@ -62,19 +66,32 @@ def run(exercise, fn, seed=PUBLIC_SEED, hidden=False):
     """
     if not callable(fn):
         raise CheckFailed(f"{exercise.name}: expected a function, got {type(fn).__name__}")
+    n_cases, notes = verify(exercise, seed, hidden,
+                            lambda case, notes: call_learner(exercise.name, fn, case, notes))
+    for note in sorted(notes):
+        print(f"note: {note}")
+    kind = ("hidden " if hidden else "") + ("case" if n_cases == 1 else "cases")
+    print(f"✓ {exercise.name}: {n_cases} {kind} passed")
+
+
+def verify(exercise, seed, hidden, call):
+    """Compare the learner's results with the reference on every case of an exercise.
+
+    call(case, notes) -> what the learner's function returned for that case (raising
+    CheckFailed if the call itself failed, adding warnings to the set ``notes``). In a test
+    cell it calls the function directly; the trusted grader (course.grader) calls it in a
+    sandbox, and only the comparison runs here. Returns (number of cases, notes).
+    """
     cases = exercise.cases(np.random.default_rng(seed), hidden)
     notes = set()
     for case in cases:
-        got = call_learner(exercise.name, fn, case, notes)
+        got = call(case, notes)
         expected = exercise.reference(*copy.deepcopy(case.args), **copy.deepcopy(case.kwargs))
         try:
             exercise.compare(case, expected, got)
         except CheckFailed as failure:
             raise CheckFailed(f"{exercise.name}, case '{case.name}': {failure}") from None
-    for note in sorted(notes):
-        print(f"note: {note}")
-    kind = ("hidden " if hidden else "") + ("case" if len(cases) == 1 else "cases")
-    print(f"✓ {exercise.name}: {len(cases)} {kind} passed")
+    return len(cases), notes
 
 
 def call_learner(name, fn, case, notes):
@@ -111,6 +128,20 @@ class Handed(dict):
 
     def __deepcopy__(self, memo):
         return self
+
+
+class Wired:
+    """A check's helper object (a loss function handed to ``gradient_check``) that can be
+    rebuilt on the other side of the grading sandbox from its attributes (course.wire)."""
+
+    def __wire_state__(self):
+        return dict(vars(self))
+
+    @classmethod
+    def from_wire_state(cls, state):
+        obj = cls.__new__(cls)
+        vars(obj).update(state)
+        return obj
 
 
 # ---------------------------------------------------------------- comparisons

@@ -20,6 +20,7 @@ from seqlib.checks._core import (
     Case,
     CheckFailed,
     Exercise,
+    Wired,
     expect_array,
     expect_dict,
 )
@@ -245,7 +246,7 @@ def _compare_sequence(case, expected, got):
 
 
 # ---------------------------------------------------------------- gradient_check
-class TanhLayerLoss:
+class TanhLayerLoss(Wired):
     """f() = Σ w * tanh(A @ x + b), reading ``self.x`` in place; x (n, m)."""
 
     def __init__(self, rng, n, m):
@@ -263,7 +264,7 @@ class TanhLayerLoss:
         return self.A.T @ (self.w * ((1 - t**2) if derivative else 1))
 
 
-class RNNLoss:
+class RNNLoss(Wired):
     """f() = the cross-entropy of a small RNN on one-hot targets, reading its arrays in place.
 
     ``variables`` holds x, a0 and the parameters; ``gradients(variant)`` gives the
