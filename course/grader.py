@@ -18,6 +18,7 @@ scores go into nbgrader's gradebook (course.gradebook_sync) so that the formgrad
 import ast
 import hashlib
 import json
+import threading
 import time
 from dataclasses import asdict, dataclass, field
 
@@ -30,6 +31,9 @@ from seqlib.checks import EXERCISES
 from seqlib.checks._core import CheckFailed, Handed, verify
 
 SCHEMA = 1
+# CPython 3.11's ast module is not safe to use from two threads at once ("AST constructor
+# recursion depth mismatch"); the grader parses in worker threads, so parsing takes turns.
+_PARSING = threading.Lock()
 
 
 @dataclass
@@ -97,9 +101,10 @@ class SourceNotGradable(ValueError):
 # ---------------------------------------------------------------- reading the source
 def check_calls(source):
     """The check(...) calls of a test cell; anything else in it is a SourceNotGradable."""
-    code = TransformerManager().transform_cell(source)
+    with _PARSING:
+        tree = ast.parse(TransformerManager().transform_cell(source))
     calls = []
-    for statement in ast.parse(code).body:
+    for statement in tree.body:
         if isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant):
             continue  # the docstring
         call = statement.value if isinstance(statement, ast.Expr) else None
@@ -166,10 +171,11 @@ def setup_cells(source_nb, submission_nb):
         elif meta["solution"]:
             cells.append(answers.get(grade_id, ""))
         else:
-            tree = ast.parse(transformer.transform_cell(cell.source))
-            kept = [s for s in tree.body if isinstance(s, SETUP_STATEMENTS)]
-            if kept:
-                cells.append(ast.unparse(ast.Module(body=kept, type_ignores=[])))
+            with _PARSING:
+                tree = ast.parse(transformer.transform_cell(cell.source))
+                kept = [s for s in tree.body if isinstance(s, SETUP_STATEMENTS)]
+                if kept:
+                    cells.append(ast.unparse(ast.Module(body=kept, type_ignores=[])))
         cells.extend(added.get(grade_id, []))
     return cells
 

@@ -59,6 +59,7 @@ def disable(forbidden):
         target = module
         for part in qualname.split("."):
             target = getattr(target, part)
+        target = getattr(target, "__func__", target)  # a classmethod's function
         if target.__code__.co_freevars:
             raise RuntimeError(f"cannot disable {name}: it is a closure")
         target.__globals__["__seqlib_grading_refuse__"] = _refuse

@@ -6,9 +6,10 @@ keys, and numpy arrays of numeric dtype (``np.save`` with ``allow_pickle=False``
 else (an ndarray subclass whose comparisons lie, an object array, a generator, a custom
 class) crosses as ``Unsupported(type name)``, which no comparison accepts.
 
-Inputs going the other way may also hold a callable that a check built (the loss function
-handed to ``gradient_check``): it crosses as the dotted name of its class and its arrays,
-and the sandbox rebuilds it; only classes from ``seqlib.checks`` are accepted.
+Inputs going the other way may also hold a numpy Generator (PCG64, crossing as its state)
+or a callable that a check built (the loss function handed to ``gradient_check``): it
+crosses as the dotted name of its class and its arrays, and the sandbox rebuilds it; only
+classes from ``seqlib.checks`` are accepted.
 """
 
 import base64
@@ -74,6 +75,8 @@ def _to_tree(value, depth, seen):
         if not all(type(k) is str for k in value):
             return {"unsupported": "dict", "why": "keys that are not strings"}
         return {"dict": {k: _to_tree(v, depth + 1, seen) for k, v in value.items()}}
+    if type(value) is np.random.Generator and type(value.bit_generator) is np.random.PCG64:
+        return {"generator": _to_tree(value.bit_generator.state, depth + 1, seen)}
     name = _wire_name(value)
     if name is not None:
         return {"object": name, "state": _to_tree(value.__wire_state__(), depth + 1, seen)}
@@ -114,6 +117,13 @@ def _from_tree(tree, depth, arrays):
         return tuple(_from_tree(v, depth + 1, arrays) for v in tree["tuple"])
     if "dict" in tree:
         return {str(k): _from_tree(v, depth + 1, arrays) for k, v in tree["dict"].items()}
+    if "generator" in tree:
+        try:
+            bit_generator = np.random.PCG64()
+            bit_generator.state = _from_tree(tree["generator"], depth + 1, arrays)
+            return np.random.Generator(bit_generator)
+        except (TypeError, ValueError, KeyError) as error:
+            return Unsupported("Generator", f"bad state: {error}")
     if "object" in tree:
         return _rebuild(tree["object"], _from_tree(tree.get("state"), depth + 1, arrays))
     if "unsupported" in tree:

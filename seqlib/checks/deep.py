@@ -403,9 +403,9 @@ def _matches(got_layers, expected_layers, keys):
 
 EXERCISES = {
     "deep_rnn_forward": Exercise("deep_rnn_forward", _forward_cases, deep_rnn_forward,
-                                 _compare_forward),
+                                 _compare_forward, forbidden=(deep_forward,)),
     "dense_head_forward": Exercise("dense_head_forward", _head_cases, dense_head_forward,
                                    _compare_head),
     "deep_rnn_backward": Exercise("deep_rnn_backward", _backward_cases, deep_rnn_backward,
-                                  _compare_backward),
+                                  _compare_backward, forbidden=(deep_backward,)),
 }

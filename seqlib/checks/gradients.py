@@ -277,5 +277,5 @@ EXERCISES = {
     "gradient_norms_through_time": Exercise("gradient_norms_through_time", _norm_cases,
                                             gradient_norms_through_time, _compare_norms),
     "clip_by_global_norm": Exercise("clip_by_global_norm", _clip_cases, clip_by_global_norm,
-                                    _compare_clip),
+                                    _compare_clip, forbidden=(optim.clip_by_global_norm,)),
 }

@@ -487,11 +487,12 @@ def _compare_backward(case, expected, got):
 
 EXERCISES = {
     "lstm_cell_forward": Exercise("lstm_cell_forward", _step_cases, lstm.lstm_cell_forward,
-                                  _compare_cell),
+                                  _compare_cell, forbidden=(lstm._step,)),
     "lstm_forward": Exercise("lstm_forward", _sequence_cases, lstm.lstm_forward,
-                             _compare_forward),
+                             _compare_forward, forbidden=(lstm.forward_states,)),
     "lstm_cell_backward": Exercise("lstm_cell_backward", _cell_backward_cases,
-                                   lstm.lstm_cell_backward, _compare_cell_backward),
+                                   lstm.lstm_cell_backward, _compare_cell_backward,
+                                   forbidden=(lstm._step_backward,)),
     "lstm_backward": Exercise("lstm_backward", _backward_cases, lstm.lstm_backward,
-                              _compare_backward),
+                              _compare_backward, forbidden=(lstm.backward_states,)),
 }

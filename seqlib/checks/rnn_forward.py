@@ -189,9 +189,9 @@ def _compare_sequence_output(case, expected, got):
 
 EXERCISES = {
     "rnn_cell_forward": Exercise("rnn_cell_forward", _step_cases, rnn.rnn_cell_forward,
-                                 _compare_cell),
+                                 _compare_cell, forbidden=(rnn._step,)),
     "rnn_forward": Exercise("rnn_forward", _sequence_cases, rnn.rnn_forward,
-                            _compare_sequence),
+                            _compare_sequence, forbidden=(rnn.forward_states,)),
     "rnn_cell_forward_stacked": Exercise("rnn_cell_forward_stacked", _stacked_cases,
                                          rnn_cell_forward_stacked, _compare_stacked),
     "many_to_one": Exercise("many_to_one", _arch_cases("many_to_one"), many_to_one,
