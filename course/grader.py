@@ -177,7 +177,10 @@ def setup_cells(source_nb, submission_nb):
                 if kept:
                     cells.append(ast.unparse(ast.Module(body=kept, type_ignores=[])))
         cells.extend(added.get(grade_id, []))
-    return cells
+    # magics and shell escapes become get_ipython() calls here, so the sandbox runs plain
+    # Python without importing IPython
+    with _PARSING:
+        return [transformer.transform_cell(c) for c in cells]
 
 
 def forbidden_functions(tests):

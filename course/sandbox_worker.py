@@ -83,12 +83,10 @@ class _NoShell:
 
 
 def run_setup(cells, namespace):
-    from IPython.core.inputtransformer2 import TransformerManager
-
-    transformer = TransformerManager()
+    """Run each cell (plain Python: the grader has turned magics into get_ipython() calls)."""
     for index, source in enumerate(cells):
         try:
-            code = compile(transformer.transform_cell(source), f"<cell {index}>", "exec")
+            code = compile(source, f"<cell {index}>", "exec")
             exec(code, namespace)
             say({"cell": index, "ok": True})
         except ReferenceCalled:
