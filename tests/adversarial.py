@@ -26,7 +26,7 @@ class Attack:
     replace: dict  # {solution grade_id: code appended to the complete answer}
     added_cells: tuple = ()  # code cells the student adds before the first answer
     lost: tuple = ()  # exercises (solution ids) the attack must cost
-    status: str = "graded"
+    status: tuple = ("graded",)  # what the status may be
     tamper_tests: bool = False
     corrupt: bool = False
 
@@ -98,20 +98,22 @@ def {LAST}(*args, **kwargs):
             pass
         except BaseException:
             pass
-'''}, lost=(LAST,), status="timed out"),
+'''}, lost=(LAST,), status=("timed out",)),
     Attack("att07", "kills its own process with os._exit",
            {STANDALONE: f'''
 def {STANDALONE}(*args, **kwargs):
     import os
     os._exit(0)
-'''}, lost=(STANDALONE,), status="crashed"),
+'''}, lost=(STANDALONE,), status=("crashed",)),
     Attack("att08", "allocates memory until the machine suffers",
            {STANDALONE: f'''
 def {STANDALONE}(*args, **kwargs):
     hoard = []
     while True:
         hoard.append(np.ones(50_000_000))
-'''}, lost=(STANDALONE,)),
+'''}, lost=(STANDALONE,),
+           # MemoryError at the limit, or, on a loaded machine, the time limit first
+           status=("graded", "timed out")),
     Attack("att09", "a correct answer that sends numpy warnings to stderr",
            {"rnn_cell_forward": '''
 _original = rnn_cell_forward
@@ -151,7 +153,7 @@ def {STANDALONE}(xt, a_prev, Wa, ba):
 '''}, lost=(STANDALONE,)),
     Attack("att13", "deletes, duplicates and edits test cells", {}, tamper_tests=True),
     Attack("att14", "hands in a corrupt notebook", {}, corrupt=True,
-           status="corrupt notebook"),
+           status=("corrupt notebook",)),
 )
 
 
