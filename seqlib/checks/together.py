@@ -8,7 +8,7 @@ Graded functions and their references:
         where y_prob > 0.5. The cases never hold a probability of exactly 0.5.
     many_to_one_loss_and_grads(x, y, a0, parameters, cell) -> (J, grads)
         a many-to-one classifier: ``get_cell(cell).forward_states`` over x (n_x, m, T_x) from
-        a0 (n_a, m), a sigmoid on the last state, z = W a<T_x> + b with (W, b) the cell's
+        a0 (n_a, m), a sigmoid on the last state, z = Wy a<T_x> + by with (Wy, by) the cell's
         ``output_keys`` (Wya, by for "rnn"; Wy, by for "gru" and "lstm"), the mean binary
         cross-entropy ``sigmoid_binary_cross_entropy(z, y)`` against y (1, m); then the
         backward pass with da zero except at the last step. grads holds "d" + every key of
@@ -60,13 +60,13 @@ def many_to_one_loss_and_grads(x, y, a0, parameters, cell):
     """
     c = get_cell(cell)
     W_key, b_key = c.output_keys  # ("Wya", "by") for the RNN, ("Wy", "by") for GRU and LSTM
-    W = parameters[W_key]
+    Wy = parameters[W_key]  # W_y, (1, n_a)
     a, caches = c.forward_states(x, a0, parameters)  # (n_a, m, T_x)
     a_last = a[:, :, -1]  # a<T_x>, (n_a, m)
-    z = W @ a_last + parameters[b_key]  # (1, m)
+    z = Wy @ a_last + parameters[b_key]  # (1, m)
     J, dz = sigmoid_binary_cross_entropy(z, y)  # dz = (σ(z) - y) / m, (1, m)
     da = np.zeros_like(a)
-    da[:, :, -1] = W.T @ dz  # only the last step has a loss
+    da[:, :, -1] = Wy.T @ dz  # only the last step has a loss
     recurrent = c.backward_states(da, caches)
     grads = {"d" + key: recurrent["d" + key] for key in c.recurrent_shapes}
     grads["d" + W_key] = dz @ a_last.T  # (1, n_a)
@@ -166,11 +166,11 @@ def _loss_variant(x, y, a0, parameters, cell, mistake):
     """many_to_one_loss_and_grads with one likely mistake, for the hints."""
     c = get_cell(cell)
     W_key, b_key = c.output_keys
-    W = parameters[W_key]
+    Wy = parameters[W_key]
     a, caches = c.forward_states(x, a0, parameters)
     step = 0 if mistake == "first_state" else -1
     h = a[:, :, step]
-    z = W @ h + parameters[b_key]
+    z = Wy @ h + parameters[b_key]
     if mistake == "sigmoid_twice":
         J, dz = sigmoid_binary_cross_entropy(1 / (1 + np.exp(-z)), y)
     else:
@@ -178,7 +178,7 @@ def _loss_variant(x, y, a0, parameters, cell, mistake):
     if mistake == "divided_by_m":
         dz = dz / y.shape[1]
     da = np.zeros_like(a)
-    dh = dz * np.ones((W.shape[1], 1)) if mistake == "no_W" else W.T @ dz
+    dh = dz * np.ones((Wy.shape[1], 1)) if mistake == "no_Wy" else Wy.T @ dz
     if mistake == "every_step":
         da[:] = dh[:, :, np.newaxis]
     else:
@@ -193,13 +193,13 @@ def _loss_variant(x, y, a0, parameters, cell, mistake):
 LOSS_HINTS = {
     "first_state": "the prediction comes from the last state a<T_x>, a[:, :, -1], after the "
                    "whole sequence",
-    "sigmoid_twice": "sigmoid_binary_cross_entropy takes z = W a<T_x> + b, before the sigmoid: "
+    "sigmoid_twice": "sigmoid_binary_cross_entropy takes z = Wy a<T_x> + by, before the sigmoid: "
                      "it applies the sigmoid itself",
     "divided_by_m": "do not divide by m: dz from sigmoid_binary_cross_entropy already holds "
                     "the 1/m of the mean",
     "every_step": "only the last step has a loss: da is zero everywhere except "
-                  "da[:, :, -1] = W.T @ dz",
-    "no_W": "the gradient reaching a<T_x> is W.T @ dz, through the output weights",
+                  "da[:, :, -1] = Wy.T @ dz",
+    "no_Wy": "the gradient reaching a<T_x> is Wy.T @ dz, through the output weights",
 }
 EXTRA_KEYS = ("dx", "da0", "dc0")
 
