@@ -16,6 +16,7 @@ import copy
 import numpy as np
 
 from seqlib import rnn
+from seqlib.checks._bptt_loop import LOOP_HINTS, check_time_last, shared_hint
 from seqlib.checks._core import (
     Case,
     CheckFailed,
@@ -209,21 +210,10 @@ def _backward_variant(da, caches, variant):
 
 
 SEQUENCE_HINTS = {
-    "no_future": "the gradient into a<t> has two parts: add the one from the future (the "
-                 "da_prev that step t+1 returned) to da[:, :, t]",
-    "no_output": "the gradient into a<t> has two parts: da[:, :, t] from the output at step t, "
-                 "plus the da_prev that step t+1 returned",
-    "forward_order": "backpropagation runs right to left: loop with "
-                     "for t in reversed(range(T_x))",
+    **LOOP_HINTS,
     "first_only": "Wax, Waa and ba are shared by all T_x steps: add up (+=) every step's "
                   "gradient, not only the last one computed",
-    "last_only": "Wax, Waa and ba are shared by all T_x steps: add up (+=) every step's "
-                 "gradient, not only one step's",
-    "mean_over_time": "add up the steps' gradients, do not average them: J is a sum over time",
-    "dx_reversed": "dx[:, :, t] should hold step t's dxt: store it at index t, not in the "
-                   "order the loop visits the steps",
-    "da0_is_da1": "da0 is the gradient with respect to a<0>: the da_prev that the first step "
-                  "(t = 0) returns",
+    "last_only": shared_hint("Wax, Waa and ba"),
 }
 
 
@@ -232,11 +222,7 @@ def _compare_sequence(case, expected, got):
     n_a, m, T_x = da.shape
     n_x = caches[1].shape[0]
     got = expect_dict(got, SEQUENCE_KEYS)
-    dx = got["dx"]
-    if isinstance(dx, np.ndarray) and dx.shape in ((T_x, n_x, m), (T_x, m, n_x)) \
-            and dx.shape != (n_x, m, T_x):
-        raise CheckFailed(f"dx has shape {dx.shape}, expected {(n_x, m, T_x)}: time is the "
-                          "last axis, store step t's dxt in dx[:, :, t]")
+    check_time_last(got["dx"], n_x, m, T_x)
     _check_bias_shape(got["dba"], n_a, m)
     variants = {name: _backward_variant(da, caches, name) for name in SEQUENCE_HINTS}
     for key in SEQUENCE_KEYS:

@@ -23,6 +23,7 @@ import numpy as np
 
 from seqlib import gru
 from seqlib.activations import sigmoid, softmax
+from seqlib.checks._bptt_loop import LOOP_HINTS, check_time_last, shared_hint
 from seqlib.checks._core import (
     Case,
     CheckFailed,
@@ -455,23 +456,12 @@ def _backward_variant(da, caches, variant):
     return {"dx": dx, "da0": da1 if variant == "da0_is_da1" else da_future, **sums}
 
 
-SHARED = ("Wu, Wr, Wc and their biases are shared by all T_x steps: add up (+=) every step's "
-          "gradient, not only one step's")
+SHARED = shared_hint("Wu, Wr, Wc and their biases")
 SEQUENCE_HINTS = {
     "no_reset_sums": "add up the gradients of every parameter: dWr and dbr too",
-    "no_future": "the gradient into a<t> has two parts: add the one from the future (the "
-                 "da_prev that step t+1 returned) to da[:, :, t]",
-    "no_output": "the gradient into a<t> has two parts: da[:, :, t] from the output at step t, "
-                 "plus the da_prev that step t+1 returned",
-    "forward_order": "backpropagation runs right to left: loop with "
-                     "for t in reversed(range(T_x))",
+    **LOOP_HINTS,
     "first_only": SHARED,
     "last_only": SHARED,
-    "mean_over_time": "add up the steps' gradients, do not average them: J is a sum over time",
-    "dx_reversed": "dx[:, :, t] should hold step t's dxt: store it at index t, not in the "
-                   "order the loop visits the steps",
-    "da0_is_da1": "da0 is the gradient with respect to a<0>: the da_prev that the first step "
-                  "(t = 0) returns",
 }
 
 
@@ -481,10 +471,7 @@ def _compare_backward(case, expected, got):
     n_x = caches[1].shape[0]
     got = expect_dict(got, SEQUENCE_KEYS)
     dx = got["dx"]
-    if isinstance(dx, np.ndarray) and dx.shape in ((T_x, n_x, m), (T_x, m, n_x)) \
-            and dx.shape != (n_x, m, T_x):
-        raise CheckFailed(f"dx has shape {dx.shape}, expected {(n_x, m, T_x)}: time is the "
-                          "last axis, store step t's dxt in dx[:, :, t]")
+    check_time_last(dx, n_x, m, T_x)
     _check_bias_shapes(got, ("dbc", "dbu", "dbr"), n_a, m)
     _check_swapped_split(dx, got["da0"], "dx", "da0", n_x, n_a)
     variants = {v: _backward_variant(da, caches, v) for v in SEQUENCE_HINTS}

@@ -17,6 +17,7 @@ import numpy as np
 
 from seqlib import lstm
 from seqlib.activations import sigmoid, softmax
+from seqlib.checks._bptt_loop import check_time_last
 from seqlib.checks._core import (
     Case,
     CheckFailed,
@@ -468,10 +469,7 @@ def _compare_backward(case, expected, got):
     n_x = caches[1].shape[0]
     got = expect_dict(got, SEQUENCE_KEYS)
     dx = got["dx"]
-    if isinstance(dx, np.ndarray) and dx.shape in ((T_x, n_x, m), (T_x, m, n_x)) \
-            and dx.shape != (n_x, m, T_x):
-        raise CheckFailed(f"dx has shape {dx.shape}, expected {(n_x, m, T_x)}: time is the "
-                          "last axis, store step t's dxt in dx[:, :, t]")
+    check_time_last(dx, n_x, m, T_x)
     _check_bias_shapes(got, n_a, m)
     variants = _Variants(SEQUENCE_HINTS, lambda name: _backward_variant(da, caches, name))
     for key in SEQUENCE_KEYS:
