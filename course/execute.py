@@ -29,6 +29,9 @@ def execute(source_path, timeout=60):
     nb = read_source(source_path)
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3", allow_errors=True,
                             shutdown_kernel="immediate",
+                            # no saved widget state: exported to HTML, each explorer then
+                            # shows its PNG instead of a box that needs a CDN script
+                            store_widget_state=False,
                             extra_arguments=["--HistoryManager.hist_file=:memory:",
                                              "--IPKernelApp.log_level=ERROR"],
                             resources={"metadata": {"path": str(source_path.parent)}})

@@ -10,6 +10,9 @@ One concept per module, shapes in the lecture notes' layout (units, batch m, tim
 - ``seqlib.text``: vocabulary, one-hot, tokenizers; ``seqlib.data``: shipped data and tasks
 - ``seqlib.charlm``, ``seqlib.sampling``: the character-level language model, sampling with a
   temperature; ``seqlib.gradcheck``
+- ``seqlib.explore``: what the notebooks' explorers compute (gates over time, gradient flow,
+  BPTT contributions, next-character distributions); ``seqlib.widgets`` draws them with
+  ipywidgets and matplotlib (imported on demand, never by ``import seqlib``)
 - ``seqlib.checks``: the course's exercise checks (imported on demand: ``from seqlib.checks
   import check``)
 
@@ -23,6 +26,7 @@ from seqlib import (
     charlm,
     data,
     deep,
+    explore,
     gradcheck,
     gru,
     initialization,
@@ -36,6 +40,7 @@ from seqlib import (
 )
 
 __version__ = "0.1.0"
-__all__ = ["activations", "bidirectional", "cells", "charlm", "data", "deep", "gradcheck",
+__all__ = ["activations", "bidirectional", "cells", "charlm", "data", "deep", "explore",
+           "gradcheck",
            "gru", "initialization", "losses", "lstm", "optim", "outputs", "rnn", "sampling",
            "text"]

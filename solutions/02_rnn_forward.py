@@ -24,6 +24,7 @@ import numpy as np
 from seqlib.activations import softmax
 from seqlib.checks import check
 from seqlib.text import Vocabulary, one_hot, word_tokenize
+from seqlib.widgets import gate_explorer
 
 np.set_printoptions(precision=4, suppress=True)
 
@@ -341,6 +342,22 @@ for sentence in tokens:
 # $\hat{y}^{\langle 4 \rangle}$. Notebook 08's **bidirectional RNN** adds a second RNN that
 # reads right to left, so every prediction sees the whole sentence.
 #
+# ## Explore: your RNN step over time
+#
+# The explorer below runs **your** `rnn_cell_forward` over a short text, one character per
+# step (random weights, $n_a = 8$ units, the characters of the shipped first names as
+# inputs): each row of the heatmap is one unit of $a^{\langle t \rangle}$, each column one
+# step. Move the **step t** slider to follow the state, and **unit** to see that unit's update
+# written out with its numbers. Type your own text or pick a name. If your function is not
+# written yet, or fails, the explorer uses `seqlib`'s and says so. The **cell** menu also shows
+# the GRU and the LSTM of notebooks 06 and 07. (Without a live notebook you see a picture of
+# the first state.)
+
+# %%
+gate_explorer("rnn", step_fn=rnn_cell_forward)
+
+
+# %% [markdown]
 # ## Summary
 #
 # - An RNN applies one cell, with the same parameters, at every time step; the hidden state

@@ -21,12 +21,13 @@
 import matplotlib.pyplot as plt
 import numpy as np
 
-import seqlib.rnn
 from seqlib.checks import check
+from seqlib.explore import bptt_contributions
 from seqlib.initialization import init_parameters
 from seqlib.losses import cross_entropy, cross_entropy_steps
 from seqlib.outputs import output_backward_logits, output_forward
 from seqlib.rnn import rnn_cell_forward, rnn_forward
+from seqlib.widgets import bptt_explorer
 
 np.set_printoptions(precision=4, suppress=True)
 
@@ -308,32 +309,12 @@ print("||dx[:, 1, t]|| for the second example:", np.linalg.norm(grads["dx"][:, 1
 # ## The two parts of the gradient, step by step
 #
 # How big are the vertical and the horizontal parts of $\partial J / \partial a^{\langle t
-# \rangle}$? The function below measures both at every step, for any `da` and `caches`. It uses
-# a trick rather than your loop: the steps after $t$ form a sequence of their own that starts
-# from $a^{\langle t \rangle}$, and the `da0` of that shorter sequence is exactly the gradient
-# reaching $a^{\langle t \rangle}$ from the future. (It calls seqlib's `rnn_backward`, so the
-# plot does not depend on your answer.)
-
-# %%
-def gradient_contributions(da, caches):
-    """The norms of the two gradients that reach each a<t> in backpropagation through time.
-
-    da: (n_a, m, T_x), what the outputs send down; caches: from rnn_forward.
-    Returns vertical (T_x,), ||da[:, :, t]||, from the output at step t, and
-    horizontal (T_x,), the norm of the gradient reaching a<t> through a<t+1>, that is from
-    all the later outputs (0 at the last step).
-    """
-    step_caches, x = caches
-    T_x = da.shape[2]
-    vertical = np.linalg.norm(da, axis=(0, 1))  # (T_x,)
-    horizontal = np.zeros(T_x)
-    for t in range(T_x - 1):
-        later = (step_caches[t + 1:], x[:, :, t + 1:])  # steps t+1 ... T_x, started from a<t>
-        horizontal[t] = np.linalg.norm(seqlib.rnn.rnn_backward(da[:, :, t + 1:], later)["da0"])
-    return vertical, horizontal
-
-
-# %% [markdown]
+# \rangle}$? `seqlib.explore.bptt_contributions(da, caches)` measures both at every step, for
+# any `da` and `caches` from `rnn_forward`. It runs the backward loop once, right to left, as
+# your `rnn_backward` does, and before adding the vertical part at step $t$ it records the norm
+# of the horizontal one, the `da_prev` that step $t+1$ sent back. (It is seqlib's own loop, so
+# the plot does not depend on your answer.)
+#
 # Here is a random RNN on a sequence of 20 steps with a target at every step, twice: with
 # $W_{aa}$ as initialised, and with $W_{aa}$ three times larger. The height of a stacked bar
 # is the sum of the two norms (the norm of their sum can be smaller, as the two parts need not
@@ -351,7 +332,7 @@ for ax, scale in zip(axes, (1, 3), strict=True):
     scaled = {**base, "Waa": scale * base["Waa"]}
     a_long, y_pred_long, caches_long = rnn_forward(x_long, np.zeros((n_a, m)), scaled)
     da_long = output_layer_backward(a_long, y_pred_long, y_long, scaled)["da"]
-    vertical, horizontal = gradient_contributions(da_long, caches_long)
+    vertical, horizontal = bptt_contributions(da_long, caches_long)
     ax.bar(steps, vertical, label="vertical: from ŷ<t>")
     ax.bar(steps, horizontal, bottom=vertical, label="horizontal: from a<t+1>")
     ax.set_title(f"Waa × {scale}")
@@ -475,6 +456,17 @@ wrong = no_future_backward(da, caches)
 for name in ("Wax", "Waa", "ba"):
     error = gradient_check(J, parameters[name], wrong["d" + name])
     print(f"d{name:<4} relative error {error:.1e}")
+
+# %% [markdown]
+# ## Explore: the two parts over time
+#
+# The same plot, live: the scale of $W_{aa}$ and the length of the sequence are sliders (a
+# random RNN with a target at every step, as above). Watch the horizontal part die out going
+# back for small scales and swamp the vertical one for large ones.
+
+# %%
+bptt_explorer()
+
 
 # %% [markdown]
 # ## Summary

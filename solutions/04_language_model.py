@@ -28,6 +28,7 @@ from seqlib.losses import softmax_cross_entropy
 from seqlib.outputs import output_backward_logits, output_forward
 from seqlib.rnn import rnn_backward, rnn_forward
 from seqlib.text import Vocabulary, word_tokenize
+from seqlib.widgets import sampling_explorer
 
 np.set_printoptions(precision=4, suppress=True)
 
@@ -498,6 +499,18 @@ print(f"RNN, held-out names     perplexity {ppl_held:6.2f}   (loss/char {loss_he
 # small vocabularies, names, and text full of rare or made-up words (and subword units such
 # as BPE, `seqlib.text.train_bpe`, sit in between).
 #
+# ## Explore: temperature and samples
+#
+# The model trained above, live: move the **temperature** and the **seed** to draw new names,
+# and type a prefix to see the distribution of the next character (the bars, reshaped by
+# the temperature as $\hat{y}^{1/T}$ renormalised; *end* is `<EOS>`). At $T = 1$ the bars are
+# the model's own $\hat{y}$.
+
+# %%
+sampling_explorer(model, prefix="jo")
+
+
+# %% [markdown]
 # ## Summary
 #
 # - A language model gives $P(y^{\langle 1 \rangle}, \dots, y^{\langle T_y \rangle}) = \prod_t

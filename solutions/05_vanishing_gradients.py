@@ -32,6 +32,7 @@ from seqlib.losses import sigmoid_binary_cross_entropy
 from seqlib.optim import SGD, Adam, clip_by_value, global_norm
 from seqlib.optim import clip_by_global_norm as seqlib_clip_by_global_norm
 from seqlib.outputs import output_backward_logits, output_forward
+from seqlib.widgets import gradient_flow_explorer
 
 # %matplotlib inline
 np.set_printoptions(precision=4, suppress=True)
@@ -526,6 +527,21 @@ plt.show()
 # almost unchanged, so the Jacobian along that path stays close to the identity and the
 # gradient survives the trip.
 #
+# ## Explore: RNN, GRU and LSTM side by side
+#
+# The explorer plots $\|\partial J / \partial a^{\langle t \rangle}\|$ for a loss that depends
+# on the last state only, $J = w \cdot a^{\langle T \rangle}$, for a random RNN, GRU and LSTM
+# reading the same input. **radius** rescales the recurrent weights ($W_{aa}$, or the
+# $a^{\langle t-1 \rangle}$ block of each gate matrix) to that spectral radius; **input size**
+# 0 keeps the states at 0, where $\tanh' = 1$ and the RNN's line is exactly $\rho^{T - t}$;
+# larger inputs saturate the units. **clip** rescales the gradient carried back whenever its
+# norm exceeds 10: the exploding line is capped, the vanishing one is untouched.
+
+# %%
+gradient_flow_explorer(radius=1.5)
+
+
+# %% [markdown]
 # ## Summary
 #
 # - One step's Jacobian is $\partial a^{\langle t \rangle} / \partial a^{\langle t-1

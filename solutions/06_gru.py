@@ -34,6 +34,7 @@ from seqlib.data import long_range_agreement
 from seqlib.data.tasks import SUBJECTS
 from seqlib.gradcheck import check_gradients
 from seqlib.initialization import init_parameters
+from seqlib.widgets import gate_explorer
 
 np.set_printoptions(precision=4, suppress=True)
 
@@ -612,6 +613,19 @@ for name, (forward, backward) in sequences.items():
 # variants give different outputs for the same weights, so weights cannot be copied from one
 # to the other.
 #
+# ## Explore: your GRU's gates over time
+#
+# The explorer runs **your** `gru_cell_forward` over a short text, one character per step
+# (random weights, 8 units): heatmaps of $\Gamma_u$, $\Gamma_r$, $\tilde{c}$ and $c$, one row
+# per unit, one column per step, the current step framed, and the step's update written out
+# with its numbers. If your function is not written yet, or fails, it uses `seqlib`'s and says
+# so. Look for units whose $\Gamma_u$ stays near 0: their $c$ is copied along unchanged.
+
+# %%
+gate_explorer("gru", step_fn=gru_cell_forward)
+
+
+# %% [markdown]
 # ## Summary
 #
 # - The GRU's memory cell is its hidden state, $c^{\langle t \rangle} = a^{\langle t

@@ -36,6 +36,7 @@ from seqlib.activations import sigmoid, softmax
 from seqlib.checks import check
 from seqlib.gradcheck import check_gradients
 from seqlib.initialization import init_parameters
+from seqlib.widgets import gate_explorer
 
 np.set_printoptions(precision=4, suppress=True)
 
@@ -690,6 +691,19 @@ print("the same step:", np.allclose(h.T, a_next) and np.allclose(c.T, c_next))
 # b_{hn})$, where the notes put $\Gamma_r$ inside, $W_c [\Gamma_r * c^{\langle t-1 \rangle};
 # x^{\langle t \rangle}]$.
 #
+# ## Explore: your LSTM's gates over time
+#
+# The explorer runs **your** `lstm_cell_forward` over a short text (random weights, 8 units,
+# $b_f = 1$): heatmaps of $\Gamma_f$, $\Gamma_u$, $\Gamma_o$, $\tilde{c}$, $c$ and $a$ per unit
+# over time, the current step framed, and the two update equations with their numbers. If
+# your function is not written yet, or fails, it uses `seqlib`'s and says so. The **cell** menu
+# compares with the GRU and the RNN on the same text.
+
+# %%
+gate_explorer("lstm", step_fn=lstm_cell_forward)
+
+
+# %% [markdown]
 # ## Summary
 #
 # - The LSTM keeps a memory cell $c^{\langle t \rangle}$ apart from the hidden state
