@@ -145,11 +145,19 @@ class Wired:
 
 
 # ---------------------------------------------------------------- comparisons
+def kind(value):
+    """What a value is, for a message: its type's name; for a value that the grading sandbox
+    could not pass on (course.wire.Unsupported), the type the student's code returned."""
+    if hasattr(value, "type_name"):
+        return repr(value)
+    return type(value).__name__
+
+
 def expect_tuple(got, length, what):
     """Check that ``got`` is a tuple (or list) of ``length`` items; return it as a tuple."""
     if not isinstance(got, (tuple, list)) or len(got) != length:
         n = len(got) if isinstance(got, (tuple, list)) else None
-        shown = f"{n} values" if n is not None else f"a {type(got).__name__}"
+        shown = f"{n} values" if n is not None else f"a {kind(got)}"
         raise CheckFailed(f"expected {length} return values ({what}), got {shown}")
     return tuple(got)
 
@@ -157,7 +165,7 @@ def expect_tuple(got, length, what):
 def expect_dict(got, keys, what="gradients"):
     """Check that ``got`` is a dict holding every key; return it."""
     if not isinstance(got, dict):
-        raise CheckFailed(f"expected a dict of {what}, got {type(got).__name__}")
+        raise CheckFailed(f"expected a dict of {what}, got {kind(got)}")
     missing = [k for k in keys if k not in got]
     if missing:
         raise CheckFailed(f"the returned dict is missing {', '.join(map(repr, missing))}")
@@ -172,7 +180,7 @@ def expect_array(name, got, expected, mistakes=(), atol=1e-7, rtol=1e-6):
     finite values, then the values.
     """
     if type(got) is not np.ndarray:
-        raise CheckFailed(f"{name} should be a numpy array, got {type(got).__name__}")
+        raise CheckFailed(f"{name} should be a numpy array, got {kind(got)}")
     if got.shape != expected.shape:
         hint = ""
         if got.shape == expected.shape[::-1]:
@@ -197,7 +205,7 @@ def expect_close(name, got, expected, mistakes=(), rel=1e-6):
     if isinstance(got, np.ndarray) and got.shape == ():
         got = got.item()
     if isinstance(got, bool) or not isinstance(got, (int, float, np.integer, np.floating)):
-        raise CheckFailed(f"{name} should be a number, got {type(got).__name__}")
+        raise CheckFailed(f"{name} should be a number, got {kind(got)}")
     if np.isclose(got, expected, rtol=rel, atol=1e-12):
         return
     for wrong, hint in mistakes:
