@@ -52,9 +52,13 @@ def run(quick, out=print):
 
 
 def _quietly(grade, course, released):
+    """Grade without the progress lines, and without nbgrader's own warnings (SQLAlchemy's
+    autoflush notices, deprecations), which say nothing about the grades."""
     import contextlib
+    import warnings
 
-    with contextlib.redirect_stdout(io.StringIO()):
+    with contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
         grade(course, released)
 
 

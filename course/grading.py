@@ -42,9 +42,12 @@ def submissions(course, assignments):
     return found
 
 
-def grade_class(course, assignments, workers=2, force=False, limits=None, out=sys.stdout):
-    """Grade every submission of ``assignments``; return {(student, assignment): Result}."""
+def grade_class(course, assignments, workers=2, force=False, limits=None, out=None):
+    """Grade every submission of ``assignments``; return {(student, assignment): Result}.
+
+    Progress lines go to ``out`` (the current sys.stdout by default)."""
     limits = limits or Limits()
+    out = out or sys.stdout
     todo = submissions(course, assignments)
     print(f"grading {len(todo)} submissions, {workers} at a time; isolation: "
           f"{isolation()[1]}", file=out)
