@@ -23,7 +23,12 @@ import numpy as np
 
 from seqlib import gru
 from seqlib.activations import sigmoid, softmax
-from seqlib.checks._bptt_loop import LOOP_HINTS, check_time_last, shared_hint
+from seqlib.checks._bptt_loop import (
+    LOOP_HINTS,
+    check_time_last,
+    loop_variant,
+    shared_hint,
+)
 from seqlib.checks._core import (
     Case,
     CheckFailed,
@@ -416,44 +421,10 @@ def _compare_cell_backward(case, expected, got):
 
 # ---------------------------------------------------------------- gru_backward
 def _backward_variant(da, caches, variant):
-    """gru_backward with one likely mistake, built from the reference's one-step backward.
-
-    variant: "no_future" (each step gets da[:, :, t] only), "no_output" (each step gets the
-    future's gradient only), "forward_order" (t = 0 ... T_x - 1), "first_only" and
-    "last_only" (one step's dW instead of the sum over time), "mean_over_time",
-    "dx_reversed" (dx stored in loop order), "da0_is_da1" (da0 = the gradient into a<1>),
-    "no_reset_sums" (dWr, dbr never accumulated).
-    """
-    step_caches, x = caches
-    T_x = da.shape[2]
-    order = range(T_x) if variant == "forward_order" else reversed(range(T_x))
-    dx = np.zeros(x.shape)
-    sums = {"d" + k: np.zeros_like(step_caches[0][6][k]) for k in GATE_KEYS}
-    da_future = np.zeros(da.shape[:2])
-    da1 = None
-    for i, t in enumerate(order):
-        if variant == "no_future":
-            da_total = da[:, :, t]
-        elif variant == "no_output":
-            da_total = da_future
-        else:
-            da_total = da[:, :, t] + da_future
-        if t == 0:
-            da1 = da_total
-        step = gru.gru_cell_backward(da_total, step_caches[t])
-        dx[:, :, i if variant == "dx_reversed" else t] = step["dxt"]
-        da_future = step["da_prev"]
-        for key in sums:
-            if variant == "no_reset_sums" and key in ("dWr", "dbr"):
-                continue
-            if variant in ("first_only", "last_only"):
-                if t == (0 if variant == "first_only" else T_x - 1):
-                    sums[key] = step[key]
-            else:
-                sums[key] = sums[key] + step[key]
-    if variant == "mean_over_time":
-        sums = {key: value / T_x for key, value in sums.items()}
-    return {"dx": dx, "da0": da1 if variant == "da0_is_da1" else da_future, **sums}
+    """gru_backward with one likely mistake (see _bptt_loop.loop_variant), "no_reset_sums"
+    (dWr, dbr never accumulated) included."""
+    return loop_variant(da, caches, variant, gru.gru_cell_backward, caches[0][0][6],
+                        GATE_KEYS, frozen=("dWr", "dbr"))
 
 
 SHARED = shared_hint("Wu, Wr, Wc and their biases")
